@@ -1,0 +1,56 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class CopicakeApi implements ICredentialType {
+	name = 'copicakeApi';
+
+	displayName = 'Copicake API';
+
+	documentationUrl = 'https://docs.copicake.com/';
+
+	icon = {
+		light: 'file:../nodes/Copicake/copicake.svg',
+		dark: 'file:../nodes/Copicake/copicake.dark.svg',
+	} as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'Your Copicake API key, from the Copicake dashboard (Settings > API Key)',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.copicake.com',
+			description:
+				'Where the Copicake API is reached. Change it only to go through a proxy or to point at a test server.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// Copicake answers 200 for a valid key and 401 for a wrong one; its body is not documented.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v1/user/me',
+		},
+	};
+}

@@ -1,0 +1,1 @@
+export * as rendering from './rendering/Rendering.resource';

@@ -1,0 +1,44 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { requireParameter } from '../../helpers/parameters';
+import { retryOption } from './common.fields';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Rendering ID',
+		name: 'renderingId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. ki9ImK39lPRwb1oOpKbROkNWumFz',
+		description: 'The ID of the rendering, as output by Create Rendering',
+		routing: {
+			send: {
+				type: 'query',
+				property: 'id',
+				value: '={{ String($value).trim() }}',
+				preSend: [
+					requireParameter(
+						'renderingId',
+						'Rendering ID',
+						'Set the ID of a rendering, usually with an expression such as {{ $json.id }} after Create Rendering.',
+					),
+				],
+			},
+		},
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [retryOption],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['rendering'], operation: ['get'] } },
+	properties,
+);
