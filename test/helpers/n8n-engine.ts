@@ -5,9 +5,10 @@
  * applies the same steps as at n8n start-up (icons, declarative request options, description
  * validation).
  *
- * The one piece n8n-core does not ship is the credentials helper (it lives in the n8n server
- * package); the small one below decrypts nothing and applies a credential type's generic
- * `authenticate` block by evaluating its expressions, as the server does.
+ * Two pieces live in the n8n server package rather than n8n-core, so they are reproduced here
+ * at their smallest: the node-type registry (which, as in the server, gives a declarative node
+ * an `execute` that runs RoutingNode) and the credentials helper (which decrypts nothing and
+ * applies a credential type's generic `authenticate` block by evaluating its expressions).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,8 +26,10 @@ process.env.N8N_LOG_FILE_LOCATION ??= path.join(process.env.N8N_USER_FOLDER, 'lo
 import {
 	ExecutionLifecycleHooks,
 	PackageDirectoryLoader,
+	RoutingNode,
 	WorkflowExecute,
 } from 'n8n-core';
+import type { ExecuteContext } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -70,9 +73,26 @@ export function nodeType(fullName: string): INodeType {
 /** Node types made up by a test (such as the credential-test node below), by name. */
 const extraNodeTypes = new Map<string, INodeType>();
 
+/**
+ * What the n8n server's node-type registry hands the engine: for a declarative node, a type
+ * whose `execute` runs n8n-core's RoutingNode in a regular execution context (so it gets the
+ * execution's cancel signal, as in the server).
+ */
+function asServerServesIt(type: INodeType): INodeType {
+	const declarative = !type.execute && !type.poll && !type.trigger && !type.webhook && !type.methods;
+	if (!declarative) return type;
+	return Object.create(type, {
+		execute: {
+			value: async function (this: ExecuteContext) {
+				return (await new RoutingNode(this, type).runNode()) ?? [];
+			},
+		},
+	}) as INodeType;
+}
+
 export const nodeTypes: INodeTypes = {
-	getByName: (name) => extraNodeTypes.get(name) ?? nodeType(name),
-	getByNameAndVersion: (name) => extraNodeTypes.get(name) ?? nodeType(name),
+	getByName: (name) => asServerServesIt(extraNodeTypes.get(name) ?? nodeType(name)),
+	getByNameAndVersion: (name) => asServerServesIt(extraNodeTypes.get(name) ?? nodeType(name)),
 	getKnownTypes: () => ({}),
 };
 
@@ -249,7 +269,8 @@ export async function runCopicakeNode(options: RunOptions): Promise<RunResult> {
 	const execute = new WorkflowExecute(additionalData, mode, runExecutionData);
 	const execution = execute.processRunExecutionData(workflow);
 	options.onStart?.({ cancel: () => execution.cancel() });
-	await execution;
+	// A cancelled execution never settles its promise; n8n reports the end through the hook.
+	await Promise.race([execution, runFinished]);
 	const run = await runFinished;
 	const task = run.data.resultData.runData[COPICAKE_NODE_NAME]?.[0];
 	return {

@@ -6,6 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
+import { imageFileFor, uploadTemporaryImage } from './binary';
+
 /** The kinds of template element a change can address. */
 export type ChangeKind = 'text' | 'image' | 'qrcode' | 'shape';
 
@@ -21,7 +23,17 @@ export const PROPERTIES_BY_KIND: Record<ChangeKind, readonly string[]> = {
 export type Change = IDataObject & { name: string };
 
 /** One entry of the "Changes" list of the define mode, as n8n stores it. */
-export type DefinedChange = { kind: ChangeKind; name: string } & IDataObject;
+export type DefinedChange = {
+	kind: ChangeKind;
+	name: string;
+	/** For images: a URL (`src`), or a binary field of the input item to upload. */
+	imageSource?: 'url' | 'binary';
+	inputBinaryField?: string;
+} & IDataObject;
+
+function takesUpload(entry: DefinedChange): boolean {
+	return entry.kind === 'image' && entry.imageSource === 'binary';
+}
 
 /** Which fields of an incoming item the map mode turns into changes. */
 export interface FieldSelection {
@@ -44,7 +56,10 @@ function isSet(value: unknown): boolean {
 	return value !== undefined && value !== null && value !== '';
 }
 
-/** Builds the changes of the define mode: per entry only the keys its kind takes, and only those set. */
+/**
+ * Builds the changes of the define mode: per entry only the keys its kind takes, and only those
+ * set. An image to upload gets its `src` later, from the upload.
+ */
 export function changesFromDefinitions(entries: DefinedChange[], place: Place): Change[] {
 	return entries.map((entry, position) => {
 		const name = String(entry.name ?? '').trim();
@@ -57,6 +72,7 @@ export function changesFromDefinitions(entries: DefinedChange[], place: Place): 
 		}
 		const change: Change = { name };
 		for (const key of PROPERTIES_BY_KIND[entry.kind] ?? []) {
+			if (key === 'src' && takesUpload(entry)) continue;
 			if (isSet(entry[key])) change[key] = String(entry[key]);
 		}
 		return change;
@@ -168,13 +184,27 @@ function placeOf(context: IExecuteSingleFunctions): Place {
 	return { node: context.getNode(), itemIndex: context.getItemIndex() };
 }
 
-/** Routing hook of the define mode. */
+/**
+ * Routing hook of the define mode. Images taken from binary fields are uploaded first; every
+ * file is checked before the first upload, so a bad one costs no upload.
+ */
 export async function sendDefinedChanges(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const entries = this.getNodeParameter('changes.change', []) as DefinedChange[];
-	return withChanges(requestOptions, changesFromDefinitions(entries, placeOf(this)));
+	const changes = changesFromDefinitions(entries, placeOf(this));
+	const uploads = await Promise.all(
+		entries.map(async (entry, position) =>
+			takesUpload(entry)
+				? { change: changes[position], file: await imageFileFor(this, entry.inputBinaryField || 'data', changes[position].name) }
+				: undefined,
+		),
+	);
+	for (const upload of uploads) {
+		if (upload) upload.change.src = await uploadTemporaryImage(this, upload.file);
+	}
+	return withChanges(requestOptions, changes);
 }
 
 /** Routing hook of the JSON mode. */

@@ -8,8 +8,11 @@ import type {
 	IWebhookFunctions,
 	PostReceiveAction,
 } from 'n8n-workflow';
+import { randomString } from 'n8n-workflow';
 
 import { copicakeApiError, describeFailure, isTransient } from '../helpers/errors';
+import type { Rendering } from '../helpers/rendering';
+import { renderingOf } from '../helpers/rendering';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY_POLICY, withRetries } from './retry';
 
@@ -38,13 +41,34 @@ function subjectOf(request: DeclarativeRestApiSettings.HttpRequestOptions | IHtt
 	const body = request.body as IDataObject | undefined;
 	if (body?.template_id !== undefined) return `template "${String(body.template_id)}"`;
 	if (request.qs?.id !== undefined) return `rendering "${String(request.qs.id)}"`;
+	if (request.qs?.file !== undefined) return 'the upload of a temporary image';
 	return `request ${request.url ?? ''}`;
 }
 
+/** Runs one request under the retry policy, turning its final failure into the user's error. */
+async function withPolicy<T>(
+	context: CopicakeContext,
+	subject: string,
+	send: () => Promise<T>,
+	policy: RetryPolicy,
+): Promise<T> {
+	return await withRetries(send, {
+		policy,
+		signal: cancelSignalOf(context),
+		shouldRetry: (error) => isTransient(describeFailure(error)),
+		onGiveUp: (error, attempts) =>
+			copicakeApiError(context.getNode(), describeFailure(error), {
+				subject,
+				attempts,
+				itemIndex: itemIndexOf(context),
+			}),
+	});
+}
+
 /**
- * Sends one request to Copicake with the node's credential (to the credential's Base URL),
- * retrying transient failures. Every request of the package goes through here or through
- * `sendWithRetries` below, so retries and error messages are the same everywhere.
+ * Sends one request to the Copicake API with the node's credential (to the credential's Base
+ * URL), retrying transient failures. Every API request of the package goes through here or
+ * through `sendWithRetries` below, so retries and error messages are the same everywhere.
  */
 export async function copicakeRequest<T = unknown>(
 	context: CopicakeContext,
@@ -57,25 +81,50 @@ export async function copicakeRequest<T = unknown>(
 		baseURL: String(baseUrl ?? '').replace(/\/+$/, ''),
 		...request,
 	};
-	return await withRetries(
-		async () =>
-			(await context.helpers.httpRequestWithAuthentication.call(
-				context,
-				CREDENTIAL_TYPE,
-				options,
-			)) as T,
-		{
-			policy,
-			signal: cancelSignalOf(context),
-			shouldRetry: (error) => isTransient(describeFailure(error)),
-			onGiveUp: (error, attempts) =>
-				copicakeApiError(context.getNode(), describeFailure(error), {
-					subject: subjectOf(request),
-					attempts,
-					itemIndex: itemIndexOf(context),
-				}),
-		},
+	const send = async () =>
+		(await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options)) as T;
+	return await withPolicy(context, subjectOf(request), send, policy);
+}
+
+/**
+ * Sends a request that must not carry the API key: downloading a finished image from its
+ * public URL, or posting a file to the presigned upload form. Same retries and errors.
+ */
+export async function publicRequest<T = unknown>(
+	context: IExecuteSingleFunctions,
+	subject: string,
+	request: IHttpRequestOptions,
+): Promise<T> {
+	const send = async () => (await context.helpers.httpRequest(request)) as T;
+	return await withPolicy(context, subject, send, retryPolicyOf(context));
+}
+
+/** A file to send as one part of a multipart/form-data body. */
+export interface FormFile {
+	filename: string;
+	contentType: string;
+	data: Buffer;
+}
+
+/**
+ * Encodes fields and then one file as multipart/form-data. Built by hand so the order (an S3
+ * form post wants the file last) and the bytes are exactly what we say.
+ */
+export function multipartBody(fields: Record<string, string>, file: FormFile) {
+	const boundary = `----n8nCopicake${randomString(24)}`;
+	const part = (headers: string) => Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`);
+	const chunks: Buffer[] = [];
+	for (const [name, value] of Object.entries(fields)) {
+		chunks.push(part(`Content-Disposition: form-data; name="${name}"`), Buffer.from(`${value}\r\n`));
+	}
+	chunks.push(
+		part(
+			`Content-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}`,
+		),
+		file.data,
+		Buffer.from(`\r\n--${boundary}--\r\n`),
 	);
+	return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /**
@@ -97,11 +146,10 @@ export async function sendWithRetries(
 		answered = true;
 		return items;
 	};
-	const withAnswerNoted = {
-		...requestData,
-		postReceive: [{ data: { parameterValue: undefined }, actions: [noteAnswer] }, ...requestData.postReceive],
-	};
-	return await withRetries(async () => await this.makeRoutingRequest(withAnswerNoted), {
+	// The engine runs the steps of the item's own requestData whatever is passed to
+	// makeRoutingRequest, so the marker goes first in that very list.
+	requestData.postReceive.unshift({ data: { parameterValue: undefined }, actions: [noteAnswer] });
+	return await withRetries(async () => await this.makeRoutingRequest(requestData), {
 		policy: retryPolicyOf(this),
 		signal: this.getExecutionCancelSignal(),
 		shouldRetry: (error) => !answered && isTransient(describeFailure(error)),
@@ -114,4 +162,19 @@ export async function sendWithRetries(
 						itemIndex: this.getItemIndex(),
 					}),
 	});
+}
+
+/**
+ * Reads one rendering by its ID (`GET /v1/image/get`), out of Copicake's envelope: the polls
+ * while waiting, and the trigger's check of a webhook call against the account (it gets the
+ * fields the call lacks); `timeoutMs` bounds each attempt for a caller that someone is waiting on.
+ */
+export async function readRendering(
+	context: CopicakeContext,
+	id: string,
+	{ policy, timeoutMs }: { policy?: RetryPolicy; timeoutMs?: number } = {},
+): Promise<Rendering> {
+	const request: IHttpRequestOptions = { method: 'GET', url: '/v1/image/get', qs: { id } };
+	if (timeoutMs) request.timeout = timeoutMs;
+	return renderingOf(await copicakeRequest(context, request, policy));
 }

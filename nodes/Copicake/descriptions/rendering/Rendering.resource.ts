@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { downloadImage } from '../../helpers/binary';
+import { waitForRendering } from '../../helpers/polling';
 import { unwrapRendering } from '../../helpers/rendering';
 import { sendWithRetries } from '../../transport';
 import * as create from './create.operation';
@@ -13,6 +15,9 @@ const sentWithRetries = {
 	send: { paginate: true },
 	operations: { pagination: sendWithRetries },
 };
+
+/** After the request: the rendering out of its envelope, then waited for, then downloaded. */
+const renderingSteps = { postReceive: [unwrapRendering, waitForRendering, downloadImage] };
 
 export const description: INodeProperties[] = [
 	{
@@ -31,7 +36,7 @@ export const description: INodeProperties[] = [
 				routing: {
 					...sentWithRetries,
 					request: { method: 'POST', url: '/v1/image/create' },
-					output: { postReceive: [unwrapRendering] },
+					output: renderingSteps,
 				},
 			},
 			{
@@ -42,7 +47,7 @@ export const description: INodeProperties[] = [
 				routing: {
 					...sentWithRetries,
 					request: { method: 'GET', url: '/v1/image/get' },
-					output: { postReceive: [unwrapRendering] },
+					output: renderingSteps,
 				},
 			},
 		],

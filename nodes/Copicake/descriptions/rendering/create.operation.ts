@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { sendDefinedChanges, sendJsonChanges, sendMappedChanges } from '../../helpers/changes';
 import { requireParameter } from '../../helpers/parameters';
-import { retryOption } from './common.fields';
+import { completionFields, maxWaitOption, retryOption } from './common.fields';
 
 const TEXT = ['text'];
 const IMAGE = ['image'];
@@ -41,13 +41,39 @@ const changeFields: INodeProperties[] = [
 		description: 'The new text. Left empty, the template keeps its own text.',
 	},
 	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		default: 'url',
+		displayOptions: { show: { kind: IMAGE } },
+		options: [
+			{ name: 'Image URL', value: 'url', description: 'A public URL of the image' },
+			{
+				name: 'Binary Field of the Input',
+				value: 'binary',
+				description: 'A file from an earlier step, uploaded to Copicake first',
+			},
+		],
+		description: 'Where the image to show comes from',
+	},
+	{
 		displayName: 'Image URL',
 		name: 'src',
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. https://example.com/photo.png',
-		displayOptions: { show: { kind: IMAGE } },
+		displayOptions: { show: { kind: IMAGE, imageSource: ['url'] } },
 		description: 'A public URL of the image to show',
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'inputBinaryField',
+		type: 'string',
+		default: 'data',
+		displayOptions: { show: { kind: IMAGE, imageSource: ['binary'] } },
+		hint: 'Copicake deletes uploaded images within a day',
+		description:
+			'The binary field of the input item holding the image (PNG, JPG or GIF). It is uploaded as a temporary Copicake image, which Copicake deletes within a day; the rendering keeps its copy.',
 	},
 	{
 		displayName: 'QR Code Content',
@@ -189,6 +215,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { changesMode: ['mapFields'], fieldsToMap: ['except'] } },
 		description: 'Comma-separated names of the fields that are not template elements',
 	},
+	...completionFields,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -208,6 +235,7 @@ const properties: INodeProperties[] = [
 				description: 'The image format of the rendering',
 				routing: { send: { type: 'body', property: 'options.format' } },
 			},
+			maxWaitOption,
 			retryOption,
 			{
 				displayName: 'Webhook URL',

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { requireParameter } from '../../helpers/parameters';
-import { retryOption } from './common.fields';
+import { completionFields, maxWaitOption, retryOption } from './common.fields';
 
 const properties: INodeProperties[] = [
 	{
@@ -28,13 +28,14 @@ const properties: INodeProperties[] = [
 			},
 		},
 	},
+	...completionFields,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [retryOption],
+		options: [maxWaitOption, retryOption],
 	},
 ];
 
