@@ -60,6 +60,7 @@ const repoRoot = path.resolve(__dirname, '../..');
 export const loader = new PackageDirectoryLoader(repoRoot);
 loader.loadCredentialFromFile('credentials/CopicakeApi.credentials.ts');
 loader.loadNodeFromFile('nodes/Copicake/Copicake.node.ts');
+loader.loadNodeFromFile('nodes/CopicakeTrigger/CopicakeTrigger.node.ts');
 
 export function credentialType(name = CREDENTIAL_TYPE): ICredentialType {
 	return loader.getCredential(name).type;
