@@ -23,7 +23,9 @@ process.env.N8N_LOG_LEVEL ??= 'debug';
 process.env.N8N_LOG_OUTPUT ??= 'file';
 process.env.N8N_LOG_FILE_LOCATION ??= path.join(process.env.N8N_USER_FOLDER, 'logs', 'n8n.log');
 
+import { Container } from '@n8n/di';
 import {
+	BinaryDataService,
 	ExecutionLifecycleHooks,
 	PackageDirectoryLoader,
 	RoutingNode,
@@ -198,6 +200,14 @@ export function additionalDataFor(
 			throw new Error('not used by these nodes');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/**
+ * Stores binary data the way an n8n server does by default, in files under the user folder
+ * (without this, a bare engine keeps it inline in the items, as base64).
+ */
+export async function useServerBinaryDataStorage(): Promise<void> {
+	await Container.get(BinaryDataService).init();
 }
 
 export interface RunOptions {

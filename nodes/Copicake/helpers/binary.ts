@@ -12,6 +12,31 @@ export const UPLOADABLE_TYPES: Record<string, string> = {
 	'image/gif': 'gif',
 };
 
+/**
+ * At most this many image downloads run at once in an n8n process. Each one in flight holds
+ * network and file buffers (about 75 KB), and the items of a run tend to finish together: a
+ * 1000-row run would otherwise hold some 75 MB at once. Shared by the whole process on purpose,
+ * since memory is the process's; it holds only waiting turns, nothing of an execution.
+ */
+const MAX_CONCURRENT_DOWNLOADS = 16;
+let downloadsRunning = 0;
+const downloadTurns: Array<() => void> = [];
+
+async function withDownloadTurn<T>(download: () => Promise<T>): Promise<T> {
+	if (downloadsRunning >= MAX_CONCURRENT_DOWNLOADS) {
+		await new Promise<void>((resolve) => downloadTurns.push(resolve));
+	} else {
+		downloadsRunning++;
+	}
+	try {
+		return await download();
+	} finally {
+		const next = downloadTurns.shift();
+		if (next) next();
+		else downloadsRunning--;
+	}
+}
+
 /** What n8n's prepareBinaryData takes: a buffer, or a stream (as a download is read here). */
 type BinaryBody = Parameters<IExecuteSingleFunctions['helpers']['prepareBinaryData']>[0];
 
@@ -33,7 +58,7 @@ export async function downloadImage(
 	return await Promise.all(
 		items.map(async (item) => {
 			const rendering = item.json as Rendering;
-			const binary = await fetchImage(this, rendering);
+			const binary = await withDownloadTurn(async () => await fetchImage(this, rendering));
 			return { ...item, binary: { ...item.binary, [field]: binary } };
 		}),
 	);

@@ -1,15 +1,16 @@
 import type { IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { readRendering } from '../transport';
+import type { CopicakeCredentials } from '../transport';
+import { CREDENTIAL_TYPE, readRendering } from '../transport';
 import type { Rendering } from './rendering';
 
 /**
- * Pauses before each poll of a rendering: a first look soon after creation, then less and
- * less often. At Copicake's usual render times of one to three seconds this finds the
- * rendering within about half a second of its end, in three or four polls.
+ * Pauses before each poll of a rendering: a first look a second after creation, then less and
+ * less often. Copicake renders in one to three seconds, so most renderings are found by the
+ * second or third poll, at most about a second after they end.
  */
-export const POLL_DELAYS_MS = [750, 750, 1000, 1500, 2500, 4000];
+export const POLL_DELAYS_MS = [1000, 1250, 1500, 2000, 3000, 4000];
 export const MAX_POLL_DELAY_MS = 5000;
 
 export const DEFAULT_MAX_WAIT_SECONDS = 60;
@@ -44,6 +45,7 @@ export async function pollUntilFinished(
 ): Promise<Rendering> {
 	const deadline = Date.now() + maxWaitMs;
 	let current = rendering;
+	let credentials: CopicakeCredentials | undefined;
 	for (let poll = 0; !isFinished(current); poll++) {
 		const pause = Math.min(pollDelay(poll), deadline - Date.now());
 		if (pause <= 0) {
@@ -54,7 +56,8 @@ export async function pollUntilFinished(
 			);
 		}
 		await sleep(pause, context.getExecutionCancelSignal());
-		current = await readRendering(context, current.id);
+		credentials ??= await context.getCredentials<CopicakeCredentials>(CREDENTIAL_TYPE);
+		current = await readRendering(context, current.id, { credentials });
 	}
 	if (FAILED_STATUSES.includes(current.status)) {
 		throw waitingError(

@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
@@ -65,6 +66,15 @@ async function withPolicy<T>(
 	});
 }
 
+/** The Copicake credential's data: `apiKey` and `baseUrl`. */
+export type CopicakeCredentials = ICredentialDataDecryptedObject & { baseUrl?: string };
+
+export interface CopicakeRequestOptions {
+	policy?: RetryPolicy;
+	/** The credential, when the caller already has it: a loop of polls reads it once. */
+	credentials?: CopicakeCredentials;
+}
+
 /**
  * Sends one request to the Copicake API with the node's credential (to the credential's Base
  * URL), retrying transient failures. Every API request of the package goes through here or
@@ -73,16 +83,20 @@ async function withPolicy<T>(
 export async function copicakeRequest<T = unknown>(
 	context: CopicakeContext,
 	request: IHttpRequestOptions,
-	policy: RetryPolicy = retryPolicyOf(context),
+	{ policy = retryPolicyOf(context), credentials }: CopicakeRequestOptions = {},
 ): Promise<T> {
-	const { baseUrl } = await context.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
+	const data = credentials ?? (await context.getCredentials<CopicakeCredentials>(CREDENTIAL_TYPE));
 	const options: IHttpRequestOptions = {
 		json: true,
-		baseURL: String(baseUrl ?? '').replace(/\/+$/, ''),
+		baseURL: String(data.baseUrl ?? '').replace(/\/+$/, ''),
 		...request,
 	};
+	// Handing n8n the credential we hold saves it reading (and decrypting) it once more.
+	const credentialsDecrypted = { id: '', name: CREDENTIAL_TYPE, type: CREDENTIAL_TYPE, data };
 	const send = async () =>
-		(await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options)) as T;
+		(await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options, {
+			credentialsDecrypted,
+		})) as T;
 	return await withPolicy(context, subjectOf(request), send, policy);
 }
 
@@ -172,9 +186,9 @@ export async function sendWithRetries(
 export async function readRendering(
 	context: CopicakeContext,
 	id: string,
-	{ policy, timeoutMs }: { policy?: RetryPolicy; timeoutMs?: number } = {},
+	{ timeoutMs, ...options }: CopicakeRequestOptions & { timeoutMs?: number } = {},
 ): Promise<Rendering> {
 	const request: IHttpRequestOptions = { method: 'GET', url: '/v1/image/get', qs: { id } };
 	if (timeoutMs) request.timeout = timeoutMs;
-	return renderingOf(await copicakeRequest(context, request, policy));
+	return renderingOf(await copicakeRequest(context, request, options));
 }

