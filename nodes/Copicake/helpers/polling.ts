@@ -2,7 +2,7 @@ import type { IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { CopicakeCredentials } from '../transport';
-import { CREDENTIAL_TYPE, readRendering } from '../transport';
+import { CREDENTIAL_TYPE, readRendering, retryPolicyOf } from '../transport';
 import type { Rendering } from './rendering';
 
 /**
@@ -45,7 +45,9 @@ export async function pollUntilFinished(
 ): Promise<Rendering> {
 	const deadline = Date.now() + maxWaitMs;
 	let current = rendering;
+	// Read once for all the polls of the item.
 	let credentials: CopicakeCredentials | undefined;
+	const policy = retryPolicyOf(context);
 	for (let poll = 0; !isFinished(current); poll++) {
 		const pause = Math.min(pollDelay(poll), deadline - Date.now());
 		if (pause <= 0) {
@@ -57,7 +59,7 @@ export async function pollUntilFinished(
 		}
 		await sleep(pause, context.getExecutionCancelSignal());
 		credentials ??= await context.getCredentials<CopicakeCredentials>(CREDENTIAL_TYPE);
-		current = await readRendering(context, current.id, { credentials });
+		current = await readRendering(context, current.id, { credentials, policy });
 	}
 	if (FAILED_STATUSES.includes(current.status)) {
 		throw waitingError(
