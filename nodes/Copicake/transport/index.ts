@@ -1,6 +1,6 @@
 import type {
-	ICredentialDataDecryptedObject,
 	DeclarativeRestApiSettings,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
@@ -46,23 +46,30 @@ function subjectOf(request: DeclarativeRestApiSettings.HttpRequestOptions | IHtt
 	return `request ${request.url ?? ''}`;
 }
 
-/** Runs one request under the retry policy, turning its final failure into the user's error. */
+/**
+ * Runs one request under the retry policy, turning its final failure into the user's error.
+ * `beforeAnswer` tells whether a failure happened before Copicake answered: only those are the
+ * request's to retry and translate (a later step's error is already the user's).
+ */
 async function withPolicy<T>(
 	context: CopicakeContext,
 	subject: string,
 	send: () => Promise<T>,
 	policy: RetryPolicy,
+	beforeAnswer: () => boolean = () => true,
 ): Promise<T> {
 	return await withRetries(send, {
 		policy,
 		signal: cancelSignalOf(context),
-		shouldRetry: (error) => isTransient(describeFailure(error)),
+		shouldRetry: (error) => beforeAnswer() && isTransient(describeFailure(error)),
 		onGiveUp: (error, attempts) =>
-			copicakeApiError(context.getNode(), describeFailure(error), {
-				subject,
-				attempts,
-				itemIndex: itemIndexOf(context),
-			}),
+			beforeAnswer()
+				? copicakeApiError(context.getNode(), describeFailure(error), {
+						subject,
+						attempts,
+						itemIndex: itemIndexOf(context),
+					})
+				: error,
 	});
 }
 
@@ -163,19 +170,13 @@ export async function sendWithRetries(
 	// The engine runs the steps of the item's own requestData whatever is passed to
 	// makeRoutingRequest, so the marker goes first in that very list.
 	requestData.postReceive.unshift({ data: { parameterValue: undefined }, actions: [noteAnswer] });
-	return await withRetries(async () => await this.makeRoutingRequest(requestData), {
-		policy: retryPolicyOf(this),
-		signal: this.getExecutionCancelSignal(),
-		shouldRetry: (error) => !answered && isTransient(describeFailure(error)),
-		onGiveUp: (error, attempts) =>
-			answered
-				? error
-				: copicakeApiError(this.getNode(), describeFailure(error), {
-						subject: subjectOf(requestData.options),
-						attempts,
-						itemIndex: this.getItemIndex(),
-					}),
-	});
+	return await withPolicy(
+		this,
+		subjectOf(requestData.options),
+		async () => await this.makeRoutingRequest(requestData),
+		retryPolicyOf(this),
+		() => !answered,
+	);
 }
 
 /**
