@@ -377,4 +377,4 @@ function isNoise(line) {
 	return /api\.n8n\.io|Python task runner|A system task run failed/.test(line);
 }
 
-module.exports = { startN8n, logIn, request, waitFor, findFreePort, isNoise, OWNER };
+module.exports = { startN8n, logIn, request, expectOk, waitFor, findFreePort, isNoise, OWNER };

@@ -7,7 +7,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { waitFor } = require('./n8n-instance');
+const { expectOk, waitFor } = require('./n8n-instance');
 
 const EXAMPLES_DIR = path.resolve(__dirname, '..', 'examples');
 /** The n8n of `npm run dev`: the examples' trigger URLs point there. */
@@ -26,9 +26,9 @@ function readExample(file) {
 	return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
 }
 
+/** The body of a successful answer; otherwise an error naming `what`. */
 function ok(response, what) {
-	if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${JSON.stringify(response.body)}`);
-	return response.body;
+	return expectOk(response, what).body;
 }
 
 /**

@@ -35,6 +35,7 @@ import type {
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { additionalDataFor, CREDENTIAL_TYPE, nodeType, nodeTypes, TRIGGER_TYPE } from './n8n-engine';
+import { waitUntil } from './wait-until';
 
 // n8n's Express app parses queries with qs ("extended": `allowPrototypes`, as Express 5 does).
 // qs comes with n8n-core, without type declarations.
@@ -69,15 +70,6 @@ export interface TriggerOptions {
 	parameters?: INodeParameters;
 	/** The credential's data, `{ apiKey, baseUrl }`; leave out for a node without credential. */
 	credentials?: ICredentialDataDecryptedObject;
-}
-
-/** Polls `condition` every 10 ms until it holds; rejects naming `what` after `timeoutMs`. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
 }
 
 function triggerNode({ parameters = {}, credentials }: TriggerOptions): INode {

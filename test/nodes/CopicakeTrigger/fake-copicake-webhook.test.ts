@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { API_KEY, TEMPLATE_ID, useFakeCopicake } from '../../helpers/fake-copicake';
-import { waitUntil } from '../../helpers/n8n-webhook';
+import { waitUntil } from '../../helpers/wait-until';
 
 /**
  * The trigger's tests rely on the fake Copicake calling a rendering's webhook as the contract

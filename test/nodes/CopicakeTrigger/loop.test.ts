@@ -1,7 +1,8 @@
 import { TEMPLATE_ID, useFakeCopicake } from '../../helpers/fake-copicake';
 import { runCopicakeNode } from '../../helpers/n8n-engine';
 import type { TriggerServer } from '../../helpers/n8n-webhook';
-import { serveTrigger, waitUntil } from '../../helpers/n8n-webhook';
+import { serveTrigger } from '../../helpers/n8n-webhook';
+import { waitUntil } from '../../helpers/wait-until';
 
 /**
  * The loop at engine level: the Copicake node creates a rendering with the trigger's URL as
