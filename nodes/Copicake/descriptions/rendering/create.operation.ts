@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { sendDefinedChanges, sendJsonChanges, sendMappedChanges } from '../../helpers/changes';
-import { requireParameter } from '../../helpers/parameters';
+import { idRouting } from '../../helpers/parameters';
 import { completionFields, maxWaitOption, retryOption } from './common.fields';
 
 const TEXT = ['text'];
@@ -119,20 +119,13 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. jfwrFJdR3z1eF8BcEhSnAFyhxgOq',
 		description:
 			'The ID of the Copicake template to render, as shown in the Copicake dashboard under the template',
-		routing: {
-			send: {
-				type: 'body',
-				property: 'template_id',
-				value: '={{ String($value).trim() }}',
-				preSend: [
-					requireParameter(
-						'templateId',
-						'Template ID',
-						'Set the ID of a Copicake template (from the Copicake dashboard), or make sure its expression gives one for every item.',
-					),
-				],
-			},
-		},
+		routing: idRouting({
+			parameter: 'templateId',
+			label: 'Template ID',
+			hint: 'Set the ID of a Copicake template (from the Copicake dashboard), or make sure its expression gives one for every item.',
+			type: 'body',
+			property: 'template_id',
+		}),
 	},
 	{
 		displayName: 'Changes',

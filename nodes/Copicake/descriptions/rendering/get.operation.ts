@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { requireParameter } from '../../helpers/parameters';
+import { idRouting } from '../../helpers/parameters';
 import { completionFields, maxWaitOption, retryOption } from './common.fields';
 
 const properties: INodeProperties[] = [
@@ -13,20 +13,13 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. ki9ImK39lPRwb1oOpKbROkNWumFz',
 		description: 'The ID of the rendering, as output by Create Rendering',
-		routing: {
-			send: {
-				type: 'query',
-				property: 'id',
-				value: '={{ String($value).trim() }}',
-				preSend: [
-					requireParameter(
-						'renderingId',
-						'Rendering ID',
-						'Set the ID of a rendering, usually with an expression such as {{ $json.id }} after Create Rendering.',
-					),
-				],
-			},
-		},
+		routing: idRouting({
+			parameter: 'renderingId',
+			label: 'Rendering ID',
+			hint: 'Set the ID of a rendering, usually with an expression such as {{ $json.id }} after Create Rendering.',
+			type: 'query',
+			property: 'id',
+		}),
 	},
 	...completionFields,
 	{

@@ -48,6 +48,15 @@ describe('Get Rendering', () => {
 		expect(result.items[0].json.id).toBe(created.id);
 	});
 
+	it('trims the ID, as pasted or taken from a sheet', async () => {
+		const created = await createRendering();
+
+		const result = await get(`  ${created.id as string}\n`);
+
+		expect(copicake.fake.requestsTo('/v1/image/get')[0].query).toEqual({ id: created.id });
+		expect(result.items[0].json.id).toBe(created.id);
+	});
+
 	it('reports an unknown rendering as a 404 naming it', async () => {
 		const result = await get('noSuchRendering');
 
