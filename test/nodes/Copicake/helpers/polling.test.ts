@@ -48,6 +48,45 @@ describe('Wait for Completion', () => {
 		expect(lastCreate - firstCreate).toBeLessThan(1200);
 	});
 
+	it('polls a batch early once, not once per row: its renderings are alike', async () => {
+		const items = Array.from({ length: 20 }, (_, index) => ({ json: { title: `row ${index}` } }));
+
+		const result = await runCopicakeNode({ parameters: createAndWait(), items, credentials: copicake.credentials });
+
+		expect(result.items.map((item) => item.json.status)).toEqual(items.map(() => 'success'));
+		// A 1.2 s render is found by the poll after 2.25 s. The poll after 1 s finds nothing:
+		// it is made once for the batch (a few more may race the first answer), not 20 times.
+		const pollsPerRendering = result.items.map((item) => polls().filter((poll) => poll.query.id === item.json.id).length);
+		expect(pollsPerRendering.every((count) => count >= 1 && count <= 2)).toBe(true);
+		expect(polls().length).toBeLessThan(20 + 5);
+	});
+
+	it('does not hold a rendering back behind an older one that never finishes', async () => {
+		copicake.fake.outcome = (_template, changes) =>
+			(changes as Array<{ text: string }>)[0].text === 'stuck' ? 'never' : 'success';
+		try {
+			const items = ['stuck', 'a', 'b', 'c'].map((title) => ({ json: { title } }));
+			const result = await runCopicakeNode({
+				parameters: createAndWait({ options: { maxWait: 5 } }),
+				items,
+				credentials: copicake.credentials,
+				continueOnFail: true,
+			});
+
+			expect(result.items[0].json.error).toMatch(/did not finish within 5 s/);
+			for (const item of result.items.slice(1)) {
+				expect(item.json.status).toBe('success');
+				const title = (item.json.changes as Array<{ text: string }>)[0].text;
+				const created = copicake.fake.createRequests.find((request) => request.body.changes[0].text === title)!;
+				const found = polls().filter((poll) => poll.query.id === item.json.id).at(-1)!;
+				// Found by its second scheduled poll (2.25 s), long before the stuck one gives up.
+				expect(found.at - created.at).toBeLessThan(3000);
+			}
+		} finally {
+			copicake.fake.outcome = () => 'success';
+		}
+	});
+
 	it('makes a failed rendering an error for its item, naming the rendering', async () => {
 		copicake.fake.outcome = (_template, changes) =>
 			(changes as Array<{ text: string }>)[0].text === 'bad' ? 'failed' : 'success';
