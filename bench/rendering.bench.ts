@@ -50,6 +50,8 @@ const SCENARIOS: Scenario[] = [
 	{ name: '100-mapped', rows: 100, mapped: true, runs: MEASURED_RUNS },
 	{ name: '1000', rows: 1000, runs: 1 },
 	{ name: '1000-download', rows: 1000, download: true, runs: 1 },
+	// Twice the images: does memory grow with them, or stay bounded?
+	{ name: '2000-download', rows: 2000, download: true, runs: 1 },
 	{ name: 'sequential-10', rows: 10, sequential: true, runs: 1 },
 ];
 
@@ -65,6 +67,7 @@ interface Figures {
 	/** Memory outside the JS heap: network and file buffers, where downloads would pile up. */
 	peakBuffersMb: number;
 	failed: number;
+	/** What the measured run added to n8n's binary data folder. */
 	binaryOnDiskMb?: number;
 }
 
@@ -103,6 +106,8 @@ async function runScenario(scenario: Scenario, baseUrl: string): Promise<Figures
 		await runCopicakeNode({ parameters: { ...parameters, waitForCompletion: true }, items: rowsOf(WARM_UP_ROWS), credentials });
 	}
 	await handOver('warmed', 'go'); // the parent clears the fake server's counts
+	const binaryDir = path.join(userFolder, '.n8n', 'storage');
+	const binaryBefore = scenario.download ? folderSize(binaryDir) : 0;
 	global.gc?.();
 	const rssBefore = process.memoryUsage().rss;
 	let peakRss = rssBefore;
@@ -140,7 +145,6 @@ async function runScenario(scenario: Scenario, baseUrl: string): Promise<Figures
 	const share = ({ wallMs, cpuMs }: { wallMs: number; cpuMs: number }) => cpuMs / wallMs;
 	const byShare = [...measured].sort((a, b) => share(a) - share(b));
 	const median = byShare[Math.floor(byShare.length / 2)];
-	const binaryDir = path.join(userFolder, '.n8n', 'storage');
 	const figures: Figures = {
 		...median,
 		cpuShares: measured.map(share),
@@ -149,13 +153,14 @@ async function runScenario(scenario: Scenario, baseUrl: string): Promise<Figures
 		peakHeapMb: peakHeap / 2 ** 20,
 		peakBuffersMb: peakBuffers / 2 ** 20,
 		failed,
-		binaryOnDiskMb: scenario.download ? folderSize(binaryDir) / 2 ** 20 : undefined,
+		binaryOnDiskMb: scenario.download ? (folderSize(binaryDir) - binaryBefore) / 2 ** 20 : undefined,
 	};
 	rmSync(userFolder, { recursive: true, force: true });
 	return figures;
 }
 
 function folderSize(folder: string): number {
+	if (!existsSync(folder)) return 0;
 	let total = 0;
 	for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
 		if (entry.isFile()) total += statSync(path.join(entry.parentPath, entry.name)).size;
@@ -257,10 +262,10 @@ async function main() {
 				figures.failed,
 			].join('\t'),
 		);
-		if (scenario.rows === 1000) {
+		if (scenario.rows >= 1000) {
 			const imagesMb = (scenario.rows * IMAGE_BYTES) / 2 ** 20;
 			const downloaded = scenario.download
-				? `${scenario.rows} images of ${IMAGE_BYTES / 1024} KB = ${format(imagesMb)} MB downloaded; ${format(figures.binaryOnDiskMb ?? 0)} MB in n8n's binary data folder; `
+				? `${scenario.rows} images of ${IMAGE_BYTES / 1024} KB = ${format(imagesMb)} MB downloaded; ${format(figures.binaryOnDiskMb ?? 0)} MB added to n8n's binary data folder; `
 				: '';
 			console.log(`\t${downloaded}peak heap ${format(figures.peakHeapMb)} MB, peak buffers ${format(figures.peakBuffersMb)} MB`);
 		}
