@@ -18,6 +18,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import type { INodeType } from 'n8n-workflow';
+
 const RENDER_MS = 2000;
 const API_KEY = 'bench-api-key';
 const TEMPLATE_ID = 'benchTemplate000000000000001';
@@ -38,6 +40,8 @@ interface Scenario {
 	createOnly?: boolean;
 	/** Changes from the rows' own fields (Map Input Fields) rather than an expression per change. */
 	mapped?: boolean;
+	/** A minimal declarative node in place of Copicake's: n8n's own cost of a create. */
+	minimal?: boolean;
 	/** How many times it is measured (the median is printed). */
 	runs: number;
 }
@@ -48,6 +52,8 @@ const SCENARIOS: Scenario[] = [
 	{ name: '100', rows: 100, runs: MEASURED_RUNS },
 	{ name: '100-create-only', rows: 100, createOnly: true, runs: MEASURED_RUNS },
 	{ name: '100-mapped', rows: 100, mapped: true, runs: MEASURED_RUNS },
+	{ name: '100-mapped-create-only', rows: 100, mapped: true, createOnly: true, runs: MEASURED_RUNS },
+	{ name: '100-minimal-create-only', rows: 100, minimal: true, createOnly: true, runs: MEASURED_RUNS },
 	{ name: '1000', rows: 1000, runs: 1 },
 	{ name: '1000-download', rows: 1000, download: true, runs: 1 },
 	// Twice the images: does memory grow with them, or stay bounded?
@@ -73,27 +79,74 @@ interface Figures {
 
 // ---------------------------------------------------------------- the child: one scenario
 
+const MINIMAL_NODE_TYPE = 'bench.minimalCreate';
+
+/**
+ * The least a declarative node can be and still create a rendering: a fixed base URL, the
+ * template ID and the changes (one expression) sent as they are, no hooks. What n8n's routing
+ * engine spends on it is the floor under the Copicake node's own create.
+ */
+function minimalCreateNode(baseUrl: string): INodeType {
+	return {
+		description: {
+			displayName: 'Minimal create',
+			name: 'minimalCreate',
+			group: [],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: 'copicakeApi', required: true }],
+			requestDefaults: { baseURL: baseUrl, json: true },
+			properties: [
+				{
+					displayName: 'Template ID',
+					name: 'templateId',
+					type: 'string',
+					default: '',
+					routing: {
+						request: { method: 'POST', url: '/v1/image/create' },
+						send: { type: 'body', property: 'template_id' },
+					},
+				},
+				{
+					displayName: 'Changes',
+					name: 'changesJson',
+					type: 'json',
+					default: '[]',
+					routing: { send: { type: 'body', property: 'changes' } },
+				},
+			],
+		},
+	} as INodeType;
+}
+
 async function runScenario(scenario: Scenario, baseUrl: string): Promise<Figures> {
 	const userFolder = mkdtempSync(path.join(tmpdir(), 'copicake-bench-'));
 	process.env.N8N_USER_FOLDER = userFolder;
 	process.env.N8N_LOG_LEVEL = 'error';
 	// As in an n8n server: binary data goes to files, not into the items.
 	process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
-	const { runCopicakeNode, useServerBinaryDataStorage } = await import('../test/helpers/n8n-engine');
+	const { registerNodeType, runCopicakeNode, useServerBinaryDataStorage } = await import('../test/helpers/n8n-engine');
 	await useServerBinaryDataStorage();
+	registerNodeType(MINIMAL_NODE_TYPE, minimalCreateNode(baseUrl));
 
 	const defined = {
 		changesMode: 'define',
 		changes: { change: [{ kind: 'text', name: 'text-1', text: '={{ $json.title }}' }] },
 	};
-	const parameters = {
-		resource: 'rendering',
-		operation: 'create',
-		templateId: TEMPLATE_ID,
-		...(scenario.mapped ? { changesMode: 'mapFields', fieldsToMap: 'all' } : defined),
-		download: !!scenario.download,
-		waitForCompletion: !scenario.createOnly,
-	};
+	const parameters = scenario.minimal
+		? { templateId: TEMPLATE_ID, changesJson: '={{ [{ name: "text-1", text: $json.title }] }}' }
+		: {
+				resource: 'rendering',
+				operation: 'create',
+				templateId: TEMPLATE_ID,
+				...(scenario.mapped ? { changesMode: 'mapFields', fieldsToMap: 'all' } : defined),
+				download: !!scenario.download,
+				waitForCompletion: !scenario.createOnly,
+			};
+	const type = scenario.minimal ? MINIMAL_NODE_TYPE : undefined;
 	const credentials = { apiKey: API_KEY, baseUrl };
 	// A sheet's row: a title to put in the template's text element `text-1`.
 	const rowsOf = (count: number) =>
@@ -103,7 +156,8 @@ async function runScenario(scenario: Scenario, baseUrl: string): Promise<Figures
 	const rows = rowsOf(scenario.rows);
 
 	for (let run = 0; run < WARM_UP_RUNS; run++) {
-		await runCopicakeNode({ parameters: { ...parameters, waitForCompletion: true }, items: rowsOf(WARM_UP_ROWS), credentials });
+		const warmUp = scenario.minimal ? parameters : { ...parameters, waitForCompletion: true };
+		await runCopicakeNode({ type, parameters: warmUp, items: rowsOf(WARM_UP_ROWS), credentials });
 	}
 	await handOver('warmed', 'go'); // the parent clears the fake server's counts
 	const binaryDir = path.join(userFolder, '.n8n', 'storage');
@@ -132,10 +186,13 @@ async function runScenario(scenario: Scenario, baseUrl: string): Promise<Figures
 		const started = performance.now();
 		const batches = scenario.sequential ? rows.map((row) => [row]) : [rows];
 		for (const items of batches) {
-			const result = await runCopicakeNode({ parameters, items, credentials });
+			const result = await runCopicakeNode({ type, parameters, items, credentials });
 			const expected = scenario.createOnly ? 'processing' : 'success';
 			if (result.error) failed += items.length;
-			failed += result.items.filter((item) => item.json.status !== expected).length;
+			// The minimal node outputs Copicake's envelope as it is: the rendering is its `data`.
+			const statusOf = ({ json }: { json: Record<string, unknown> }) =>
+				json.status ?? (json.data as { status?: string } | undefined)?.status;
+			failed += result.items.filter((item) => statusOf(item) !== expected).length;
 		}
 		const cpu = process.cpuUsage(cpuBefore);
 		measured.push({ wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 });

@@ -76,6 +76,11 @@ export function nodeType(fullName: string): INodeType {
 /** Node types made up by a test (such as the credential-test node below), by name. */
 const extraNodeTypes = new Map<string, INodeType>();
 
+/** Makes a node type known to the engine besides the package's own (a test's or a benchmark's). */
+export function registerNodeType(fullName: string, type: INodeType): void {
+	extraNodeTypes.set(fullName, type);
+}
+
 /**
  * What the n8n server's node-type registry hands the engine: for a declarative node, a type
  * whose `execute` runs n8n-core's RoutingNode in a regular execution context (so it gets the
@@ -298,7 +303,7 @@ export async function runCopicakeNode(options: RunOptions): Promise<RunResult> {
 export async function testCredential(credentials: ICredentialDataDecryptedObject): Promise<RunResult> {
 	const { test, displayName } = credentialType();
 	const type = `${PACKAGE_NAME}.credentialTest`;
-	extraNodeTypes.set(type, {
+	registerNodeType(type, {
 		description: {
 			displayName: `${displayName} test`,
 			name: 'credentialTest',
