@@ -20,6 +20,9 @@ import path from 'node:path';
 
 import type { INodeType } from 'n8n-workflow';
 
+// Types only: the child loads the engine once its environment (user folder, log level) is set.
+import type * as Engine from '../test/helpers/n8n-engine';
+
 const RENDER_MS = 2000;
 const API_KEY = 'bench-api-key';
 const TEMPLATE_ID = 'benchTemplate000000000000001';
@@ -86,40 +89,26 @@ const MINIMAL_NODE_TYPE = 'bench.minimalCreate';
  * template ID and the changes (one expression) sent as they are, no hooks. What n8n's routing
  * engine spends on it is the floor under the Copicake node's own create.
  */
-function minimalCreateNode(baseUrl: string): INodeType {
-	return {
-		description: {
-			displayName: 'Minimal create',
-			name: 'minimalCreate',
-			group: [],
-			version: 1,
-			description: '',
-			defaults: {},
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'copicakeApi', required: true }],
-			requestDefaults: { baseURL: baseUrl, json: true },
-			properties: [
-				{
-					displayName: 'Template ID',
-					name: 'templateId',
-					type: 'string',
-					default: '',
-					routing: {
-						request: { method: 'POST', url: '/v1/image/create' },
-						send: { type: 'body', property: 'template_id' },
-					},
-				},
-				{
-					displayName: 'Changes',
-					name: 'changesJson',
-					type: 'json',
-					default: '[]',
-					routing: { send: { type: 'body', property: 'changes' } },
-				},
-			],
+function minimalCreateNode({ declarativeNodeType }: typeof Engine, baseUrl: string): INodeType {
+	return declarativeNodeType('minimalCreate', 'Minimal create', { baseURL: baseUrl, json: true }, [
+		{
+			displayName: 'Template ID',
+			name: 'templateId',
+			type: 'string',
+			default: '',
+			routing: {
+				request: { method: 'POST', url: '/v1/image/create' },
+				send: { type: 'body', property: 'template_id' },
+			},
 		},
-	} as INodeType;
+		{
+			displayName: 'Changes',
+			name: 'changesJson',
+			type: 'json',
+			default: '[]',
+			routing: { send: { type: 'body', property: 'changes' } },
+		},
+	]);
 }
 
 async function runScenario(scenario: Scenario, baseUrl: string): Promise<Figures> {
@@ -128,9 +117,10 @@ async function runScenario(scenario: Scenario, baseUrl: string): Promise<Figures
 	process.env.N8N_LOG_LEVEL = 'error';
 	// As in an n8n server: binary data goes to files, not into the items.
 	process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
-	const { registerNodeType, runCopicakeNode, useServerBinaryDataStorage } = await import('../test/helpers/n8n-engine');
+	const engine = await import('../test/helpers/n8n-engine');
+	const { registerNodeType, runCopicakeNode, useServerBinaryDataStorage } = engine;
 	await useServerBinaryDataStorage();
-	registerNodeType(MINIMAL_NODE_TYPE, minimalCreateNode(baseUrl));
+	registerNodeType(MINIMAL_NODE_TYPE, minimalCreateNode(engine, baseUrl));
 
 	const defined = {
 		changesMode: 'define',

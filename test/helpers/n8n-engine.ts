@@ -41,7 +41,9 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeParameters,
+	INodeProperties,
 	INodeType,
+	INodeTypeDescription,
 	INodeTypes,
 	IRun,
 	ITaskData,
@@ -297,16 +299,19 @@ export async function runCopicakeNode(options: RunOptions): Promise<RunResult> {
 }
 
 /**
- * Runs a credential type's test request the way the n8n server's credential tester does: as a
- * declarative node whose only request is the test request, sent with the credential.
+ * A declarative node type made up for a test or a benchmark: its requests are `requestDefaults`
+ * and the routing of `properties`, sent with the Copicake credential.
  */
-export async function testCredential(credentials: ICredentialDataDecryptedObject): Promise<RunResult> {
-	const { test, displayName } = credentialType();
-	const type = `${PACKAGE_NAME}.credentialTest`;
-	registerNodeType(type, {
+export function declarativeNodeType(
+	name: string,
+	displayName: string,
+	requestDefaults: INodeTypeDescription['requestDefaults'],
+	properties: INodeProperties[] = [],
+): INodeType {
+	return {
 		description: {
-			displayName: `${displayName} test`,
-			name: 'credentialTest',
+			displayName,
+			name,
 			group: [],
 			version: 1,
 			description: '',
@@ -314,9 +319,19 @@ export async function testCredential(credentials: ICredentialDataDecryptedObject
 			inputs: ['main'],
 			outputs: ['main'],
 			credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-			requestDefaults: test!.request,
-			properties: [],
+			requestDefaults,
+			properties,
 		},
-	} as INodeType);
+	} as INodeType;
+}
+
+/**
+ * Runs a credential type's test request the way the n8n server's credential tester does: as a
+ * declarative node whose only request is the test request, sent with the credential.
+ */
+export async function testCredential(credentials: ICredentialDataDecryptedObject): Promise<RunResult> {
+	const { test, displayName } = credentialType();
+	const type = `${PACKAGE_NAME}.credentialTest`;
+	registerNodeType(type, declarativeNodeType('credentialTest', `${displayName} test`, test!.request));
 	return await runCopicakeNode({ type, parameters: {}, credentials });
 }
