@@ -34,27 +34,35 @@ function waitingError(context: IExecuteSingleFunctions, message: string, descrip
 }
 
 /**
- * What the renderings of one execution have shown of their render time: the greatest age (time
- * since its wait began) at which one was polled and still processing, and the poll on its way
- * now. Kept per execution, keyed by its cancel signal, so it goes away with the execution.
+ * What the renderings of one node's run have shown of their render time: the greatest age
+ * (time since its wait began) at which one was polled and still processing, and the poll on
+ * its way now. Kept per execution, keyed by its cancel signal, so it goes away with the
+ * execution, and per node, as two Copicake nodes may render different templates.
  */
 interface RunEvidence {
 	processingAtAgeMs: number;
 	probe?: { ageMs: number; answered: Promise<unknown> };
 }
-const evidenceByExecution = new WeakMap<AbortSignal, RunEvidence>();
+const evidenceByExecution = new WeakMap<AbortSignal, Map<string, RunEvidence>>();
 
 /** Ages this close count as "as old": renders take seconds, timers fire a few ms late. */
 export const SAME_AGE_MS = 250;
 /** How long a poll waits for the answer to another rendering's poll of the same age. */
 export const PROBE_WAIT_MS = 1000;
 
-function evidenceOf(signal: AbortSignal | undefined): RunEvidence {
+function evidenceOf(context: IExecuteSingleFunctions): RunEvidence {
+	const signal = context.getExecutionCancelSignal();
 	if (!signal) return { processingAtAgeMs: 0 };
-	let evidence = evidenceByExecution.get(signal);
+	let byNode = evidenceByExecution.get(signal);
+	if (!byNode) {
+		byNode = new Map();
+		evidenceByExecution.set(signal, byNode);
+	}
+	const node = context.getNode().name;
+	let evidence = byNode.get(node);
 	if (!evidence) {
 		evidence = { processingAtAgeMs: 0 };
-		evidenceByExecution.set(signal, evidence);
+		byNode.set(node, evidence);
 	}
 	return evidence;
 }
@@ -88,8 +96,8 @@ async function olderOneStillProcessing(evidence: RunEvidence, ageMs: number, sig
  * with the execution's cancel signal, so stopping the execution stops the waiting at once,
  * and each item waits on its own, so all the items of a run wait together.
  *
- * The renderings of one run are alike and take about as long, so a poll is skipped when
- * another rendering of the run, at least as old, was still processing: a batch of rows costs
+ * The renderings of one node's run are alike and take about as long, so a poll is skipped
+ * when another rendering of the run, at least as old, was still processing: a batch of rows costs
  * one early poll instead of one per row. A rendering that ends sooner than the others is found
  * at most one pause later: an item never skips two polls in a row, nor its last one.
  */
@@ -99,7 +107,7 @@ export async function pollUntilFinished(
 	maxWaitMs: number,
 ): Promise<Rendering> {
 	const signal = context.getExecutionCancelSignal();
-	const evidence = evidenceOf(signal);
+	const evidence = evidenceOf(context);
 	const startedAt = Date.now();
 	const deadline = startedAt + maxWaitMs;
 	let current = rendering;
