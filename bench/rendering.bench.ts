@@ -168,6 +168,9 @@ async function runScenario(scenario: Scenario, baseUrl: string): Promise<Figures
 		peakBuffers = Math.max(peakBuffers, arrayBuffers);
 	};
 	const sampler = sampleMemory ? setInterval(sample, 20) : undefined;
+	// The minimal node outputs Copicake's envelope as it is: the rendering is its `data`.
+	const statusOf = ({ json }: { json: Record<string, unknown> }) =>
+		json.status ?? (json.data as { status?: string } | undefined)?.status;
 	let failed = 0;
 	const measured: Array<{ wallMs: number; cpuMs: number }> = [];
 	for (let run = 0; run < scenario.runs; run++) {
@@ -179,9 +182,6 @@ async function runScenario(scenario: Scenario, baseUrl: string): Promise<Figures
 			const result = await runCopicakeNode({ type, parameters, items, credentials });
 			const expected = scenario.createOnly ? 'processing' : 'success';
 			if (result.error) failed += items.length;
-			// The minimal node outputs Copicake's envelope as it is: the rendering is its `data`.
-			const statusOf = ({ json }: { json: Record<string, unknown> }) =>
-				json.status ?? (json.data as { status?: string } | undefined)?.status;
 			failed += result.items.filter((item) => statusOf(item) !== expected).length;
 		}
 		const cpu = process.cpuUsage(cpuBefore);

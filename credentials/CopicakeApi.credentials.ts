@@ -39,8 +39,8 @@ export class CopicakeApi implements ICredentialType {
 	];
 
 	// The key as a Bearer token. A function rather than a generic block of expressions: n8n
-	// evaluates such a block in a full expression context for every request, which cost as much
-	// CPU as the rest of a poll while waiting for renderings (see README, Performance).
+	// evaluates such a block in a fresh expression context for every request, the create and
+	// each poll alike (see README, Performance).
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,

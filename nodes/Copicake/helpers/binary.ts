@@ -6,7 +6,7 @@ import { copicakeRequest, multipartBody, publicRequest } from '../transport';
 import type { Rendering } from './rendering';
 
 /** The image types Copicake's temporary upload takes, with the extension it wants. */
-export const UPLOADABLE_TYPES: Record<string, string> = {
+const UPLOADABLE_TYPES: Record<string, string> = {
 	'image/png': 'png',
 	'image/jpeg': 'jpg',
 	'image/gif': 'gif',

@@ -10,8 +10,8 @@ import type { Rendering } from './rendering';
  * less often. Copicake renders in one to three seconds, so most renderings are found by the
  * second or third poll, at most about a second after they end.
  */
-export const POLL_DELAYS_MS = [1000, 1250, 1500, 2000, 3000, 4000];
-export const MAX_POLL_DELAY_MS = 5000;
+const POLL_DELAYS_MS = [1000, 1250, 1500, 2000, 3000, 4000];
+const MAX_POLL_DELAY_MS = 5000;
 
 export const DEFAULT_MAX_WAIT_SECONDS = 60;
 
@@ -46,9 +46,9 @@ interface RunEvidence {
 const evidenceByExecution = new WeakMap<AbortSignal, Map<string, RunEvidence>>();
 
 /** Ages this close count as "as old": renders take seconds, timers fire a few ms late. */
-export const SAME_AGE_MS = 250;
+const SAME_AGE_MS = 250;
 /** How long a poll waits for the answer to another rendering's poll of the same age. */
-export const PROBE_WAIT_MS = 1000;
+const PROBE_WAIT_MS = 1000;
 
 function evidenceOf(context: IExecuteSingleFunctions): RunEvidence {
 	const signal = context.getExecutionCancelSignal();
